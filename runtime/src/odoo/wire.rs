@@ -839,6 +839,9 @@ pub use computed::{Computed, NotRead};
 // ---------------------------------------------------------------------------
 // decoding records with the field named in errors
 
+// The `Value` path of the client's decoding (nested reads, the fallback after a one-pass
+// failure), public for the fuzz targets and their regression tests only.
+#[doc(hidden)]
 /// Decode one record (a `read`/`search_read` JSON object) into `M`. A value of
 /// the wrong type fails with the field's wire name in the message, e.g.
 /// ``field `partner_id`: invalid type: string "x", expected a many2one ...``.
@@ -849,6 +852,7 @@ pub fn decode_record<M: DeserializeOwned>(record: Value) -> Result<M, serde_json
     }
 }
 
+#[doc(hidden)]
 /// Decode a list of records; the error also says which record (index and id).
 pub fn decode_records<M: DeserializeOwned>(
     records: Vec<Value>,
