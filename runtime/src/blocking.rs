@@ -1,5 +1,5 @@
 //! A blocking Odoo client, in the manner of `reqwest::blocking`: the async client driven by a
-//! current-thread tokio runtime it owns. It is the same type in the other mode
+//! tokio runtime it owns (one worker thread). It is the same type in the other mode
 //! ([`Client<Blocking>`](crate::odoo::Client)), so it has every method of the async one —
 //! CRUD, business methods (`SaleOrder::action_confirm(&client, &ids).call()?`), `api_doc`,
 //! `verify` — and its builders finish with `.call()` (or `.send()`) instead of `.await`;

@@ -229,6 +229,28 @@ fn blocking_client_reads_api_doc_and_left_out_fields() {
         (c.uid(), c.database())
     );
     assert_eq!(fake.requests().len(), logins);
+    // Used from another runtime, between blocking calls: the pooled connection's task lives on
+    // the blocking client's runtime, which must keep running it.
+    let other = tokio::runtime::Runtime::new().unwrap();
+    for _ in 0..2 {
+        let n = other
+            .block_on(async {
+                tokio::time::timeout(
+                    std::time::Duration::from_secs(20),
+                    async_side.model("res.partner").search_count(Domain::all()),
+                )
+                .await
+            })
+            .expect("the async side answers within 20 s")
+            .unwrap();
+        assert_eq!(
+            n,
+            c.model("res.partner")
+                .search_count(Domain::all())
+                .call()
+                .unwrap()
+        );
+    }
     let with_password = OdooClient::connect(
         fake.url(),
         fake.db(),

@@ -45,7 +45,7 @@ impl Exec for Async {
     }
 }
 
-/// The blocking client's mode: it owns a current-thread tokio runtime, shared by its clones;
+/// The blocking client's mode: it owns a tokio runtime with one worker thread, shared by its clones;
 /// its builders run with `.call()` (or `.send()`).
 #[derive(Clone)]
 pub struct Blocking {
@@ -87,7 +87,13 @@ impl Blocking {
                 "the blocking Odoo client cannot be created inside an async runtime; use runtime::odoo::OdooClient",
             ));
         }
-        let rt = tokio::runtime::Builder::new_current_thread()
+        // One worker thread of its own, as `reqwest::blocking` has: the pooled connections'
+        // tasks keep running between calls, so the same connections also serve the async
+        // side (`to_async`) from another runtime; a current-thread runtime would leave them
+        // stalled whenever no blocking call is in progress.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("erpbind-blocking")
             .enable_all()
             .build()
             .map_err(|e| {

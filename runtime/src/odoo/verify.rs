@@ -175,7 +175,8 @@ fn sample_rows<'c>(
             .run()
             .await?;
         decode(Value::Array(rows)).map_err(|e| {
-            crate::error::Error::decode(e, format!("{model}: the records do not decode"))
+            crate::error::Error::decode(e, "the records do not decode into the bindings' type")
+                .with_target(model, "search_read")
         })
     }
     .boxed()
