@@ -212,4 +212,24 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn integer_selection_keys_are_compared() {
+        let old = schema(json!({
+            "id": {"name": "id", "type": "integer"},
+            "level": {"name": "level", "type": "selection", "selection": [[1, "Low"], [2, "High"]]}
+        }));
+        let new = schema(json!({
+            "id": {"name": "id", "type": "integer"},
+            "level": {"name": "level", "type": "selection", "selection": [[1, "Low"], [3, "Top"]]}
+        }));
+        let lines: Vec<String> = diff(&old, &new).iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "         res.partner.level: selection values added: \"3\"",
+                "BREAKING res.partner.level: selection values removed: \"2\"",
+            ]
+        );
+    }
 }

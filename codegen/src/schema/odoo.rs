@@ -252,10 +252,16 @@ impl Field {
                 self.store,
                 computed,
             )),
+            // Every key by its text: integer and boolean keys are compared too (a live
+            // `fields_get` read by verify has string keys only).
             selection: self.selection.as_ref().map(|pairs| {
                 pairs
                     .iter()
-                    .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+                    .map(|(k, _)| match k {
+                        SelectionKey::Str(s) => s.clone(),
+                        SelectionKey::Int(i) => i.to_string(),
+                        SelectionKey::Bool(b) => b.to_string(),
+                    })
                     .collect()
             }),
             restricted: self.groups.as_deref().is_some_and(|g| !g.trim().is_empty()),
