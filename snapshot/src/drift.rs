@@ -20,8 +20,8 @@
 //! additions, selection values added (they decode as `Unknown`), a field no longer required.
 //!
 //! What is not compared: Odoo ≤18's reified group fields (they exist in `fields_get` only);
-//! a field restricted to groups that NEW lacks (hidden from whoever asked, as
-//! `fields_get` hides it from a user outside the groups); selection values when OLD knew
+//! a field restricted to groups that NEW lacks when NEW is one user's view
+//! ([`ModelFacts::one_users_view`]: `fields_get` hides it from a user outside the groups); selection values when OLD knew
 //! none (computed per database); writability and the module when either side does not say.
 
 use std::collections::BTreeSet;
@@ -184,8 +184,8 @@ pub fn compare_model(
         let x = old.fields.get(name).filter(real);
         let y = new.fields.get(name).filter(real);
         match (x, y) {
-            // Hidden from whoever asked for NEW: absent is what OLD expects.
-            (Some(x), None) if x.restricted => {}
+            // Hidden from the user who asked for NEW: absent is what OLD expects.
+            (Some(x), None) if x.restricted && new.one_users_view => {}
             (Some(x), None) => {
                 let ttype = x.ttype.clone();
                 push(true, Some(name), Drift::FieldMissing { ttype })
@@ -291,6 +291,15 @@ mod tests {
             "must": {"type": "char", "required": true},
             "in_group_8": {"type": "boolean", "reified": true}
         }));
+        // A snapshot lists restricted fields too: `secret`'s absence is a removal there.
+        let as_snapshot = compare_model("res.partner", Some(&old), Some(&new), Scope::Complete);
+        assert!(
+            lines(&as_snapshot)
+                .contains(&"BREAKING res.partner.secret: field removed (was char)".to_owned())
+        );
+        // One user's fields_get (verify) hides it.
+        let mut new = new;
+        new.one_users_view = true;
         let got = compare_model("res.partner", Some(&old), Some(&new), Scope::Complete);
         assert_eq!(
             lines(&got),

@@ -81,6 +81,11 @@ pub struct ModelFacts {
     /// Fields by wire name.
     #[serde(default)]
     pub fields: BTreeMap<String, FieldFacts>,
+    /// What one user's `fields_get` shows (verify's NEW): fields restricted to groups the
+    /// user lacks are left out, so their absence is not drift. A snapshot (as an
+    /// administrator fetches it) lists them all.
+    #[serde(default)]
+    pub one_users_view: bool,
 }
 
 /// An Odoo snapshot read for its field facts only; serde skips every other key, so reading

@@ -99,6 +99,7 @@ impl Model {
                 .iter()
                 .map(|(name, f)| (name.clone(), f.facts()))
                 .collect(),
+            one_users_view: false,
         }
     }
 }

@@ -343,11 +343,13 @@ impl ModelSpec {
         ModelFacts {
             module: None,
             fields,
+            one_users_view: false,
         }
     }
 }
 
-/// A `fields_get` answer as facts. Odoo ≤18's reified group fields have no `name`: not real
+/// A `fields_get` answer as facts, as the user who asked sees them (see
+/// [`ModelFacts::one_users_view`]). Odoo ≤18's reified group fields have no `name`: not real
 /// fields.
 pub fn server_facts(server: &Map<String, Value>) -> ModelFacts {
     let fields = server
@@ -361,19 +363,38 @@ pub fn server_facts(server: &Map<String, Value>) -> ModelFacts {
     ModelFacts {
         module: None,
         fields,
+        one_users_view: true,
     }
 }
 
 /// Compare one model's specs with its `fields_get` answer (`None`: the model is missing),
 /// with the drift comparison `codegen diff` uses ([`snapshot::compare_model`]). Pure, for
-/// tests and for callers that got the answer some other way.
+/// tests and for callers that got the answer some other way. The answer is one user's view:
+/// a field restricted to groups is not reported missing (the user may lack the groups).
 pub fn compare(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mismatch> {
+    compare_view(spec, server, true)
+}
+
+/// [`compare`] with an answer known to list every field (an administrator's `fields_get`,
+/// as a snapshot holds it): a restricted field absent from it was removed.
+pub fn compare_full_view(spec: &ModelSpec, server: Option<&Map<String, Value>>) -> Vec<Mismatch> {
+    compare_view(spec, server, false)
+}
+
+fn compare_view(
+    spec: &ModelSpec,
+    server: Option<&Map<String, Value>>,
+    one_users_view: bool,
+) -> Vec<Mismatch> {
     let scope = if spec.complete {
         Scope::Complete
     } else {
         Scope::Listed
     };
-    let theirs = server.map(server_facts);
+    let theirs = server.map(|s| ModelFacts {
+        one_users_view,
+        ..server_facts(s)
+    });
     snapshot::compare_model(spec.model, Some(&spec.facts()), theirs.as_ref(), scope)
 }
 
